@@ -1,0 +1,231 @@
+import { BroadcastChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { AppConfig } from "../config/index.js";
+import { AppLoadError, errorMessage } from "../errors.js";
+import type { Logger, LogLevel } from "../logging/logger.js";
+import type { StreamErrorCode } from "./sse-frames.js";
+import { isWorkerEvent, type ControlMessage, type InvokeTask, type WorkerEvent, type WorkerInit } from "./worker-protocol.js";
+
+/** Where a generation delivers one stream's frames. */
+export interface StreamSink {
+  write(frames: string): void;
+  /** The worker finished the request; `tail` holds its last frames, if they arrived with the end. */
+  finish(tail?: string): void;
+  /** The request cannot finish normally (its worker died). */
+  fail(code: StreamErrorCode, message: string): void;
+}
+
+export interface GenerationOptions {
+  id: number;
+  projectDir: string;
+  config: AppConfig;
+  workers: number;
+  logLevel: LogLevel;
+  log: Logger;
+}
+
+const WORKER_FILE = new URL("../../workers/runtime-worker.js", import.meta.url);
+
+/**
+ * One piscina pool built from one configuration. It counts as started only
+ * when every worker has initialized its Runtime and run the App's
+ * `onStartup()`.
+ */
+export class Generation {
+  readonly id: number;
+  readonly #options: GenerationOptions;
+  readonly #log: Logger;
+  readonly #streams = new Map<number, StreamSink>();
+  /** Checks run whenever a stream ends or a worker stops, for close() to wait on. */
+  readonly #waiters = new Set<() => void>();
+  readonly #control: BroadcastChannel;
+  readonly #pool: Piscina;
+  readonly #maxQueue: number;
+  #onStartEvent: ((event: WorkerEvent | Error) => void) | undefined;
+  #stopped = new Set<number>();
+  #onStopped: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: GenerationOptions) {
+    this.id = options.id;
+    this.#options = options;
+    this.#log = options.log.child({ generation: options.id });
+    const server = options.config.server;
+    this.#maxQueue = server.max_queue;
+    const controlChannel = `agentscope:generation:${process.pid}:${options.id}`;
+    this.#control = new BroadcastChannel(controlChannel);
+    const workerData: WorkerInit = {
+      generation: options.id,
+      projectDir: options.projectDir,
+      config: options.config,
+      controlChannel,
+      logLevel: options.logLevel,
+    };
+    this.#pool = new Piscina({
+      filename: WORKER_FILE.href,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: server.tasks_per_worker,
+      // 'sync' parks idle workers in Atomics.wait, freezing their timers and sockets.
+      atomics: "disabled",
+      resourceLimits: { maxOldGenerationSizeMb: server.worker_memory_mb },
+      workerData,
+    });
+    this.#pool.on("message", this.#onMessage);
+    this.#pool.on("error", this.#onPoolError);
+  }
+
+  /** Resolves once every worker's Runtime is up; rejects, with the pool destroyed, if one fails. */
+  async start(): Promise<void> {
+    const ready = new Set<number>();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.#onStartEvent = (event) => {
+          if (event instanceof Error) reject(new AppLoadError(`a worker died while starting: ${event.message}`));
+          else if (event.t === "init-failed") reject(new AppLoadError(event.error));
+          else if (event.t === "ready" && ready.add(event.threadId).size === this.#options.workers) resolve();
+        };
+      });
+    } catch (error) {
+      await this.#destroy();
+      throw error;
+    } finally {
+      this.#onStartEvent = undefined;
+    }
+    this.#log.info({ workers: this.#options.workers }, "generation started");
+  }
+
+  get workers(): number {
+    return this.#pool.threads.length;
+  }
+
+  get activeStreams(): number {
+    return this.#streams.size;
+  }
+
+  /** Whether every worker slot is busy and the queue is full. */
+  get saturated(): boolean {
+    return this.#streams.size >= this.#capacity() + this.#maxQueue;
+  }
+
+  /** Sends a request to a worker; its frames go to `sink` until `finish` or `fail`. */
+  dispatch(task: InvokeTask, sink: StreamSink): void {
+    this.#streams.set(task.id, sink);
+    this.#pool.run(task).catch((error: unknown) => {
+      const orphan = this.#streams.get(task.id);
+      if (orphan === undefined) return;
+      this.#streams.delete(task.id);
+      this.#log.error({ requestId: task.id, error: errorMessage(error) }, "worker crashed during a stream");
+      orphan.fail("WORKER_CRASHED", "the worker running this request crashed");
+    });
+  }
+
+  /** Asks the worker running `id` to stop it: its App generator is closed and its signal fires. */
+  cancel(id: number): void {
+    this.#streams.delete(id);
+    this.#post({ t: "cancel", id });
+  }
+
+  /**
+   * Lets in-flight streams finish (up to `drainMs`), then shuts every
+   * worker's Runtime down (up to `stopMs`) and destroys the pool. Idempotent.
+   */
+  close(drainMs: number, stopMs = 10_000): Promise<void> {
+    this.#closing ??= this.#close(drainMs, stopMs);
+    return this.#closing;
+  }
+
+  async #close(drainMs: number, stopMs: number): Promise<void> {
+    await this.#waitFor(() => this.#streams.size === 0, drainMs);
+    for (const [id, sink] of this.#streams) {
+      this.cancel(id);
+      sink.fail("SHUTTING_DOWN", "the server is shutting down");
+    }
+    const workers = this.workers;
+    const stopped = this.#waitFor(() => this.#stopped.size >= workers, stopMs);
+    this.#post({ t: "shutdown" });
+    await stopped;
+    if (this.#stopped.size < workers) this.#log.warn({ workers, stopped: this.#stopped.size }, "workers did not stop in time");
+    await this.#destroy();
+    this.#log.info("generation closed");
+  }
+
+  async #destroy(): Promise<void> {
+    this.#control.close();
+    await this.#pool.destroy();
+  }
+
+  #capacity(): number {
+    return this.#options.workers * this.#options.config.server.tasks_per_worker;
+  }
+
+  #post(message: ControlMessage): void {
+    this.#control.postMessage(message);
+  }
+
+  /** Resolves when `done()` holds (checked on each finished stream and stopped worker) or after `ms`. */
+  #waitFor(done: () => boolean, ms: number): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      const check = (): void => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(finish, ms);
+      this.#waiters.add(check);
+    });
+  }
+
+  #notify(): void {
+    for (const check of [...this.#waiters]) check();
+  }
+
+  readonly #onMessage = (event: unknown): void => {
+    if (!isWorkerEvent(event)) return;
+    switch (event.t) {
+      case "batch": {
+        const ended = event.ended.length > 0 ? new Set(event.ended) : undefined;
+        for (const [id, data] of event.frames) {
+          const sink = this.#streams.get(id);
+          if (sink === undefined) continue;
+          if (ended?.has(id) === true) {
+            // The stream's last frames and its end travel together: one write.
+            this.#streams.delete(id);
+            sink.finish(data);
+          } else {
+            sink.write(data);
+          }
+        }
+        for (const id of event.ended) {
+          const sink = this.#streams.get(id);
+          if (sink === undefined) continue;
+          this.#streams.delete(id);
+          sink.finish();
+        }
+        if (ended !== undefined && this.#waiters.size > 0) this.#notify();
+        return;
+      }
+      case "ready":
+      case "init-failed":
+        if (this.#onStartEvent) this.#onStartEvent(event);
+        else if (event.t === "init-failed") this.#log.error({ error: event.error }, "a replacement worker failed to start");
+        else this.#log.info({ thread: event.threadId }, "replacement worker ready");
+        return;
+      case "stopped":
+        this.#stopped.add(event.threadId);
+        if (event.error !== null) this.#log.error({ thread: event.threadId, error: event.error }, "runtime shutdown failed");
+        this.#notify();
+        return;
+    }
+  };
+
+  readonly #onPoolError = (error: Error): void => {
+    if (this.#onStartEvent) this.#onStartEvent(error);
+    else this.#log.error({ error: error.message }, "a worker crashed");
+  };
+}
