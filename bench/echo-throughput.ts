@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { startServer } from "../test/helpers/agentscope-process.js";
-import { fixtureApp } from "../test/helpers/fixtures.js";
+import { probeProject } from "../test/helpers/fixtures.js";
 import { tempProject } from "../test/helpers/temp-project.js";
 import { startBareServer } from "./bare-server.js";
 
@@ -38,7 +38,7 @@ await writeFile(
   `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n` +
     `wrk.body = '{"session_id":"bench","message":{"name":"user","role":"user","content":"hi"},"metadata":{"mode":"echo"}}'\n`,
 );
-const project = await tempProject({ "agentapp.yaml": "", "app.ts": await fixtureApp("probe-app.ts") });
+const project = await tempProject(await probeProject(""));
 const bare = await startBareServer();
 const one = await startServer(project.dir, { args: ["--workers", "1"] });
 const two = await startServer(project.dir, { args: ["--workers", "2"] });

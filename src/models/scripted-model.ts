@@ -40,6 +40,7 @@ export class ScriptedModel implements ChatModel {
   readonly #chunkChars: number;
   readonly #exhausted: "cycle" | "error";
   #calls = 0;
+  #closed = false;
 
   constructor(options: ScriptedModelOptions) {
     if (options.script.length === 0) throw new TypeError("options.script must have at least one step");
@@ -48,6 +49,15 @@ export class ScriptedModel implements ChatModel {
     this.#delayMs = options.delayMs ?? 0;
     this.#chunkChars = Math.max(1, options.chunkChars ?? 16);
     this.#exhausted = options.exhausted ?? "cycle";
+  }
+
+  /** Whether close() was called; a closed model refuses calls. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
   }
 
   /** How many calls this model has answered (or is answering). */
@@ -102,6 +112,9 @@ export class ScriptedModel implements ChatModel {
   }
 
   #nextStep(): ScriptStep {
+    if (this.#closed) {
+      throw new ModelError("the model is closed", { provider: this.provider, model: this.modelName, retryable: false });
+    }
     const index = this.#calls++;
     if (index >= this.#script.length && this.#exhausted === "error") {
       throw new ModelError(`script exhausted: it has ${this.#script.length} steps and this is call ${index + 1}`, {

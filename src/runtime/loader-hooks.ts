@@ -4,13 +4,14 @@
  * - `import ... from "agentscope"` always resolves to the running runtime,
  *   whether or not the project installed the package, so that `runtime` is
  *   the instance this thread initialized;
- * - a `.ts` file of the project is an ES module unless its package.json says
+ * - a `.ts` file of the project is an ES module unless a package.json says
  *   otherwise (a bare folder with `app.ts` has no package.json at all, and
- *   Node's default would make it CommonJS).
+ *   Node's default would make it CommonJS). Imports between such files may
+ *   name them `./x.js` (as tsc wants), `./x.ts` or `./x`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export interface LoaderHooksData {
   /** File URL of this runtime's public entry module. */
@@ -37,22 +38,55 @@ export function initialize(data: LoaderHooksData): void {
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   if (specifier === "agentscope") return { url: agentscopeUrl, format: "module", shortCircuit: true };
-  const resolved = await next(specifier, context);
-  if (resolved.format === "commonjs" && isProjectTypeScript(resolved.url) && !declaresPackageType(resolved.url)) {
-    return { ...resolved, format: "module" };
-  }
-  return resolved;
+  // A project's own TypeScript, when nothing declares its module type, is an ES
+  // module. Resolved here, because tsx would otherwise route imports between
+  // such files through its CommonJS bridge, where "agentscope" cannot be found.
+  const own = resolveProjectTypeScript(specifier, context.parentURL);
+  if (own !== undefined) return { url: own, format: "module", shortCircuit: true };
+  return next(specifier, context);
 }
 
-function isProjectTypeScript(url: string): boolean {
-  return url.startsWith("file:") && /\.(ts|tsx)$/.test(url) && !url.includes("/node_modules/");
+const TS_FILE = /\.(ts|tsx)$/;
+
+/** The URL of a project .ts file that `specifier` names (`./x.js`, `./x`, `./x.ts`), if it exists and is untyped. */
+function resolveProjectTypeScript(specifier: string, parentURL: string | undefined): string | undefined {
+  const isPath = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/") || specifier.startsWith("file:");
+  if (!isPath) return undefined;
+  let base: URL;
+  try {
+    base = new URL(specifier, parentURL);
+  } catch {
+    return undefined;
+  }
+  if (base.protocol !== "file:" || base.pathname.includes("/node_modules/")) return undefined;
+  if (parentURL !== undefined && !specifier.startsWith("file:") && !isOwnFile(parentURL)) return undefined;
+  const file = fileURLToPath(base);
+  for (const candidate of typeScriptCandidates(file)) {
+    if (existsSync(candidate) && !declaresPackageType(candidate)) return pathToFileURL(candidate).href;
+  }
+  return undefined;
+}
+
+function isOwnFile(url: string): boolean {
+  return url.startsWith("file:") && !url.includes("/node_modules/");
+}
+
+function typeScriptCandidates(file: string): string[] {
+  if (TS_FILE.test(file)) return [file];
+  const ext = path.extname(file);
+  if (ext === ".js" || ext === ".jsx") {
+    const stem = file.slice(0, -ext.length);
+    return [`${stem}.ts`, `${stem}.tsx`];
+  }
+  if (ext === "") return [`${file}.ts`, `${file}.tsx`, path.join(file, "index.ts")];
+  return [];
 }
 
 const packageTypeCache = new Map<string, boolean>();
 
 /** Whether the nearest package.json above the file sets `"type"` explicitly. */
-function declaresPackageType(url: string): boolean {
-  let dir = path.dirname(fileURLToPath(url));
+function declaresPackageType(file: string): boolean {
+  let dir = path.dirname(file);
   const visited: string[] = [];
   for (;;) {
     const cached = packageTypeCache.get(dir);

@@ -35,6 +35,7 @@ interface Closable {
 export class Runtime {
   #ready: Ready | undefined;
   #starting = false;
+  #stopping = false;
 
   get initialized(): boolean {
     return this.#ready !== undefined;
@@ -110,14 +111,17 @@ export class Runtime {
    */
   async shutdown(): Promise<void> {
     const ready = this.#ready;
-    if (ready === undefined) return;
-    this.#ready = undefined;
+    if (ready === undefined || this.#stopping) return;
+    this.#stopping = true;
     const failures: string[] = [];
     try {
+      // The runtime stays usable here: onShutdown() may still save state or call a model.
       await ready.app.onShutdown();
     } catch (error) {
       failures.push(`App.onShutdown(): ${errorMessage(error)}`);
     }
+    this.#ready = undefined;
+    this.#stopping = false;
     failures.push(...(await closeAll(ready.opened)));
     if (failures.length > 0) throw new AppLoadError(`runtime shutdown: ${failures.join("; ")}`);
   }

@@ -26,6 +26,9 @@ export interface GenerationOptions {
 
 const WORKER_FILE = new URL("../../workers/runtime-worker.js", import.meta.url);
 
+/** How long a crashed stream waits for its thread's 'exit' before failing anyway. */
+const CRASH_FLUSH_MS = 1_000;
+
 /**
  * One piscina pool built from one configuration. It counts as started only
  * when every worker has initialized its Runtime and run the App's
@@ -45,6 +48,10 @@ export class Generation {
   #stopped = new Set<number>();
   #onStopped: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  /** Streams whose task was rejected by a crash, failed once their thread has exited. */
+  readonly #crashed = new Set<number>();
+  #crashTimer: NodeJS.Timeout | undefined;
+  readonly #watchedThreads = new WeakSet<object>();
 
   constructor(options: GenerationOptions) {
     this.id = options.id;
@@ -74,6 +81,7 @@ export class Generation {
     });
     this.#pool.on("message", this.#onMessage);
     this.#pool.on("error", this.#onPoolError);
+    this.#pool.on("workerCreate", this.#watchThreads);
   }
 
   /** Resolves once every worker's Runtime is up; rejects, with the pool destroyed, if one fails. */
@@ -113,11 +121,12 @@ export class Generation {
   dispatch(task: InvokeTask, sink: StreamSink): void {
     this.#streams.set(task.id, sink);
     this.#pool.run(task).catch((error: unknown) => {
-      const orphan = this.#streams.get(task.id);
-      if (orphan === undefined) return;
-      this.#streams.delete(task.id);
+      if (!this.#streams.has(task.id)) return;
       this.#log.error({ requestId: task.id, error: errorMessage(error) }, "worker crashed during a stream");
-      orphan.fail("WORKER_CRASHED", "the worker running this request crashed");
+      // The crash can overtake frames the worker posted just before it: they
+      // are all delivered by the time the thread's 'exit' event fires.
+      this.#crashed.add(task.id);
+      this.#crashTimer ??= setTimeout(this.#failCrashed, CRASH_FLUSH_MS);
     });
   }
 
@@ -152,6 +161,7 @@ export class Generation {
   }
 
   async #destroy(): Promise<void> {
+    this.#failCrashed();
     this.#control.close();
     await this.#pool.destroy();
   }
@@ -222,6 +232,28 @@ export class Generation {
         this.#notify();
         return;
     }
+  };
+
+  /** Listens for the exit of every thread not watched yet. */
+  readonly #watchThreads = (): void => {
+    for (const thread of this.#pool.threads) {
+      if (this.#watchedThreads.has(thread)) continue;
+      this.#watchedThreads.add(thread);
+      thread.once("exit", this.#failCrashed);
+    }
+  };
+
+  readonly #failCrashed = (): void => {
+    clearTimeout(this.#crashTimer);
+    this.#crashTimer = undefined;
+    for (const id of this.#crashed) {
+      const sink = this.#streams.get(id);
+      if (sink === undefined) continue;
+      this.#streams.delete(id);
+      sink.fail("WORKER_CRASHED", "the worker running this request crashed");
+    }
+    this.#crashed.clear();
+    if (this.#waiters.size > 0) this.#notify();
   };
 
   readonly #onPoolError = (error: Error): void => {

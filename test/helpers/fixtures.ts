@@ -6,3 +6,12 @@ import { REPO_ROOT } from "./agentscope-process.js";
 export function fixtureApp(name: string): Promise<string> {
   return readFile(path.join(REPO_ROOT, "test/fixtures/apps", name), "utf8");
 }
+
+/** The files of a project serving the probe App (test/fixtures/apps/probe-app.ts), with this config. */
+export async function probeProject(config: string): Promise<Record<string, string>> {
+  return {
+    "agentapp.yaml": config,
+    "app.ts": await fixtureApp("probe-app.ts"),
+    "reply.ts": await fixtureApp("reply.ts"),
+  };
+}

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { REPO_ROOT, runCli, startServer } from "../helpers/agentscope-process.js";
-import { fixtureApp } from "../helpers/fixtures.js";
+import { fixtureApp, probeProject } from "../helpers/fixtures.js";
 import { DONE, invoke, userMessage } from "../helpers/http-client.js";
 import { tempProject } from "../helpers/temp-project.js";
 
@@ -26,10 +26,7 @@ describe("agentscope CLI", function () {
   });
 
   it("exits 2 naming an unset ${VAR} and its key path, without a stack trace", async function () {
-    const project = await tempProject({
-      "agentapp.yaml": "models:\n  main:\n    provider: scripted\n    api_key: ${AGENTSCOPE_TEST_UNSET_VAR}\n    script: [{ text: hi }]\n",
-      "app.ts": await fixtureApp("probe-app.ts"),
-    });
+    const project = await tempProject(await probeProject("models:\n  main:\n    provider: scripted\n    api_key: ${AGENTSCOPE_TEST_UNSET_VAR}\n    script: [{ text: hi }]\n"));
     try {
       const env = { ...process.env };
       delete env["AGENTSCOPE_TEST_UNSET_VAR"];
@@ -45,10 +42,7 @@ describe("agentscope CLI", function () {
   });
 
   it("exits 2 listing every config problem as `<file>: <key path>: <problem>`", async function () {
-    const project = await tempProject({
-      "agentapp.yaml": "models:\n  main:\n    provider: nope\nserver:\n  port: 99999\n",
-      "app.ts": await fixtureApp("probe-app.ts"),
-    });
+    const project = await tempProject(await probeProject("models:\n  main:\n    provider: nope\nserver:\n  port: 99999\n"));
     try {
       const { code, stderr } = await runCli(["run", project.dir]);
       expect(code).to.equal(2);
@@ -91,7 +85,7 @@ describe("agentscope CLI", function () {
     const good = await runCli(["validate"], { cwd: REPO_ROOT });
     expect(good.code).to.equal(0);
     expect(good.stdout).to.contain("ok:");
-    const project = await tempProject({ "agentapp.yaml": "server:\n  workers: 0\n", "app.ts": await fixtureApp("probe-app.ts") });
+    const project = await tempProject(await probeProject("server:\n  workers: 0\n"));
     try {
       const bad = await runCli(["validate", project.dir]);
       expect(bad.code).to.equal(2);

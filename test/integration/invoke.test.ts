@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { readFile, watch } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { startServer, type AgentscopeProcess } from "../helpers/agentscope-process.js";
-import { fixtureApp } from "../helpers/fixtures.js";
+import { fixtureApp, probeProject } from "../helpers/fixtures.js";
 import { DONE, httpRequest, invoke, openStream, userMessage } from "../helpers/http-client.js";
 import { tempProject, type TempProject } from "../helpers/temp-project.js";
+import { waitForFile } from "../helpers/wait-for-file.js";
 
 const CONFIG = `
 models:
@@ -24,7 +25,7 @@ describe("POST /invoke through `agentscope run`", function () {
   let proc: AgentscopeProcess;
 
   before(async function () {
-    project = await tempProject({ "agentapp.yaml": CONFIG, "app.ts": await fixtureApp("probe-app.ts") });
+    project = await tempProject(await probeProject(CONFIG));
     ({ url, proc } = await startServer(project.dir));
   });
 
@@ -131,12 +132,12 @@ describe("POST /invoke through `agentscope run`", function () {
 
   it("closes the App's generator and fires ctx.signal when the client goes away, and the worker survives", async function () {
     const marker = path.join(project.dir, "disconnect-marker.json");
-    const watcher = watch(project.dir);
+    const markerWritten = waitForFile(marker);
     const stream = openStream(url, { session_id: "gone", message: userMessage("x"), metadata: { mode: "slow", marker } });
     const first = (await stream.next()) as { metadata: { threadId: number } };
     await stream.next();
     stream.close();
-    for await (const change of watcher) if (change.filename === path.basename(marker)) break;
+    await markerWritten;
     const seen = JSON.parse(await readFile(marker, "utf8")) as { aborted: boolean; threadId: number };
     expect(seen.aborted).to.equal(true);
     expect(seen.threadId).to.equal(first.metadata.threadId);
@@ -184,7 +185,7 @@ describe("POST /invoke through `agentscope run`", function () {
 
 describe("stopping `agentscope run`", function () {
   it("exits 0 on SIGTERM after shutting its workers down", async function () {
-    const project = await tempProject({ "agentapp.yaml": "", "app.ts": await fixtureApp("probe-app.ts") });
+    const project = await tempProject(await probeProject(""));
     const { proc } = await startServer(project.dir);
     try {
       const code = await proc.stop("SIGTERM");
@@ -200,10 +201,7 @@ describe("stopping `agentscope run`", function () {
 
 describe("bearer token on /invoke", function () {
   it("answers 401 UNAUTHORIZED without the server.auth_token, and streams with it", async function () {
-    const project = await tempProject({
-      "agentapp.yaml": "server:\n  auth_token: ${INVOKE_TOKEN}\n",
-      "app.ts": await fixtureApp("probe-app.ts"),
-    });
+    const project = await tempProject(await probeProject("server:\n  auth_token: ${INVOKE_TOKEN}\n"));
     const { url, proc } = await startServer(project.dir, { env: { INVOKE_TOKEN: "s3cret-token" } });
     try {
       const payload = { session_id: "s", message: userMessage("x") };
