@@ -7,6 +7,7 @@ export { Msg } from "./message/index.js";
 export type * from "./message/index.js";
 export { AgentApp, Runtime, SessionContext, runtime, type ModelRegistry } from "./runtime/index.js";
 export { ScriptedModel, ModelError } from "./models/index.js";
+export type { ModelCallReport } from "./models/index.js";
 export type {
   ChatCallOptions,
   ChatContentBlock,

@@ -19,3 +19,4 @@ export type {
   StdioMcpServerConfig,
   TracingConfig,
 } from "./types.js";
+export { API_KEY_ENV, resolveApiKey } from "./api-key-env.js";

@@ -1,10 +1,22 @@
 import { ConfigError } from "../errors.js";
+import { API_KEY_ENV, resolveApiKey } from "./api-key-env.js";
 import { appConfigSchema } from "./app-config-schema.js";
 import { expandEnv } from "./expand-env.js";
 import { describeIssue } from "./issue-messages.js";
 import { problemAt, startsWithPath, type KeyPath } from "./key-path.js";
 import { isPlainObject } from "./plain-object.js";
 import type { AppConfig } from "./types.js";
+
+/** A slot whose provider needs a key that neither the config nor the provider's variable gives. */
+function missingApiKeys(config: AppConfig, file: string, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const [slot, model] of Object.entries(config.models)) {
+    const variables = API_KEY_ENV[model.provider];
+    if (variables === undefined || resolveApiKey(model.provider, model.api_key, env) !== undefined) continue;
+    problems.push(problemAt(file, ["models", slot, "api_key"], `required for provider ${model.provider} (or set ${variables.join(" or ")})`));
+  }
+  return problems;
+}
 
 /** Removes the key at `path` from a tree built of plain objects and arrays. */
 function deleteAt(tree: unknown, path: KeyPath): void {
@@ -48,6 +60,7 @@ export function parseConfig(raw: unknown, opts: { file: string; env?: NodeJS.Pro
       problems.push(problemAt(file, issue.path, issue.message));
     }
   }
+  if (result.success) problems.push(...missingApiKeys(result.data, file, opts.env ?? process.env));
   if (problems.length > 0) throw new ConfigError(problems);
   if (result.success) return { config: result.data, warnings };
 
@@ -55,5 +68,7 @@ export function parseConfig(raw: unknown, opts: { file: string; env?: NodeJS.Pro
   for (const path of unknownKeys) deleteAt(expansion.value, path);
   const retry = appConfigSchema.safeParse(expansion.value, { error: describeIssue });
   if (!retry.success) throw new ConfigError(retry.error.issues.map((issue) => problemAt(file, issue.path, issue.message)));
+  const missing = missingApiKeys(retry.data, file, opts.env ?? process.env);
+  if (missing.length > 0) throw new ConfigError(missing);
   return { config: retry.data, warnings };
 }

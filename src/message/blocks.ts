@@ -21,6 +21,12 @@ export interface ToolUseBlock {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /**
+   * The arguments exactly as the model wrote them, present only when they
+   * were not a JSON object (then `input` is `{}`), so the caller can see and
+   * report the model's mistake instead of a crash.
+   */
+  raw_input?: string;
 }
 
 /** What a tool returned, for the `tool_use` block with the same `id`. */
@@ -92,6 +98,7 @@ export const contentBlockSchema: z.ZodType<ContentBlock> = z.discriminatedUnion(
       id: z.string(),
       name: z.string(),
       input: z.record(z.string(), z.unknown()),
+      raw_input: z.string().optional(),
     }),
     z.object({ type: z.literal("tool_result"), id: z.string(), name: z.string(), output: blocksOrStringSchema }),
     z.object({ type: z.literal("image"), source: mediaSourceSchema }),

@@ -1,6 +1,7 @@
 import { loadConfig, withRedactedPrinting, type AppConfig } from "../config/index.js";
 import { AgentScopeError, AppLoadError, RuntimeUsageError, errorMessage } from "../errors.js";
 import { createModel, type ChatModel } from "../models/index.js";
+import { instrumentModel, type ModelCallListener, type ModelCallReport } from "../models/instrumented-model.js";
 import type { AgentApp } from "./agent-app.js";
 import { findAppFile, loadApp } from "./app-loader.js";
 import { createModelRegistry, type ModelRegistry } from "./model-registry.js";
@@ -36,6 +37,7 @@ export class Runtime {
   #ready: Ready | undefined;
   #starting = false;
   #stopping = false;
+  readonly #modelCallListeners = new Set<ModelCallListener>();
 
   get initialized(): boolean {
     return this.#ready !== undefined;
@@ -77,7 +79,7 @@ export class Runtime {
       const models = new Map<string, ChatModel>();
       for (const [slot, modelConfig] of Object.entries(config.models)) {
         step = `creating model "${slot}"`;
-        const model = createModel(slot, modelConfig);
+        const model = instrumentModel(slot, createModel(slot, modelConfig), this.#reportModelCall);
         models.set(slot, model);
         if (model.close) opened.push({ what: `model "${slot}"`, close: () => model.close!() });
       }
@@ -125,6 +127,25 @@ export class Runtime {
     failures.push(...(await closeAll(ready.opened)));
     if (failures.length > 0) throw new AppLoadError(`runtime shutdown: ${failures.join("; ")}`);
   }
+
+  /**
+   * Hears about every model call of this runtime (provider, model, duration,
+   * time to first chunk, tokens, outcome). Returns the unsubscribe function.
+   */
+  onModelCall(listener: ModelCallListener): () => void {
+    this.#modelCallListeners.add(listener);
+    return () => this.#modelCallListeners.delete(listener);
+  }
+
+  readonly #reportModelCall = (report: ModelCallReport): void => {
+    for (const listener of this.#modelCallListeners) {
+      try {
+        listener(report);
+      } catch {
+        // A failing observer must never fail the App's model call.
+      }
+    }
+  };
 
   #get(): Ready {
     if (this.#ready === undefined) throw new RuntimeUsageError("the runtime is not initialized yet (use it from onStartup() or call())");

@@ -40,10 +40,11 @@ describe("config: defaults", () => {
   });
 
   it("fills a provider model's defaults", () => {
-    const { config } = parse({ models: { main: { provider: "openai", model: "gpt-4o-mini" } } });
+    const { config } = parse({ models: { main: { provider: "openai", model: "gpt-4o-mini", api_key: "sk-test" } } });
     expect(config.models["main"]).to.deep.equal({
       provider: "openai",
       model: "gpt-4o-mini",
+      api_key: "sk-test",
       stream: true,
       generate_kwargs: {},
       client_kwargs: {},

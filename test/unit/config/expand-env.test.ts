@@ -16,7 +16,7 @@ describe("config: ${VAR} expansion", () => {
     const { config } = parse(
       {
         mcp_servers: { files: { transport: "stdio", command: "npx", args: ["--root", "${ROOT}"], env: { HOME: "${ROOT}/home" } } },
-        models: { main: { provider: "openai", model: "gpt", generate_kwargs: { stop: ["${STOP}"], nested: { user: "${USER_ID}" } } } },
+        models: { main: { provider: "openai", model: "gpt", api_key: "k", generate_kwargs: { stop: ["${STOP}"], nested: { user: "${USER_ID}" } } } },
       },
       { ROOT: "/srv", STOP: "END", USER_ID: "u1" },
     );
@@ -78,7 +78,7 @@ describe("config: ${VAR} expansion", () => {
   it("reads numbers and booleans from expanded strings", () => {
     const raw = {
       server: { port: "${PORT:-8080}", request_timeout: "${TIMEOUT}", workers: "4" },
-      models: { main: { provider: "openai", model: "gpt", stream: "${STREAM}" } },
+      models: { main: { provider: "openai", model: "gpt", api_key: "k", stream: "${STREAM}" } },
       mcp_servers: { search: { url: "http://localhost/mcp", required: "false", timeout: "2.5" } },
     };
     const { config } = parse(raw, { TIMEOUT: "12.5", STREAM: "false" });

@@ -112,7 +112,7 @@ describe("config: loadConfig", () => {
   });
 
   it("reports an alias that contains itself instead of looping", async () => {
-    await writeFile(file, "models:\n  main:\n    provider: openai\n    model: m\n    generate_kwargs: &loop\n      again: *loop\n");
+    await writeFile(file, "models:\n  main:\n    provider: openai\n    model: m\n    api_key: k\n    generate_kwargs: &loop\n      again: *loop\n");
     expect(await rejection(loadConfig({ projectDir, env: {} }))).to.deep.equal([
       `${file}: models.main.generate_kwargs.again: must not contain itself (YAML alias cycle)`,
     ]);

@@ -22,12 +22,12 @@ describe("config: unknown keys", () => {
 
   it("treats the scripted keys of a provider model as unknown", () => {
     const { config, warnings } = parse({
-      models: { main: { provider: "openai", model: "gpt", script: [{ text: "a" }], delay_ms: 5, chunk_chars: 2, exhausted: "error" } },
+      models: { main: { provider: "openai", model: "gpt", api_key: "k", script: [{ text: "a" }], delay_ms: 5, chunk_chars: 2, exhausted: "error" } },
     });
     expect(warnings).to.deep.equal(
       ["script", "delay_ms", "chunk_chars", "exhausted"].map((key) => `${FILE}: models.main.${key}: unknown key, ignored`),
     );
-    expect(config.models["main"]).to.deep.equal({ provider: "openai", model: "gpt", stream: true, generate_kwargs: {}, client_kwargs: {} });
+    expect(config.models["main"]).to.deep.equal({ provider: "openai", model: "gpt", api_key: "k", stream: true, generate_kwargs: {}, client_kwargs: {} });
   });
 
   it("treats stdio keys on an HTTP server, and url on a stdio server, as unknown", () => {
@@ -47,7 +47,7 @@ describe("config: unknown keys", () => {
 
   it("does not warn about keys inside free-form mappings", () => {
     const { config, warnings } = parse({
-      models: { main: { provider: "openai", model: "gpt", generate_kwargs: { temperature: 0.7 }, client_kwargs: { organization: "org" } } },
+      models: { main: { provider: "openai", model: "gpt", api_key: "k", generate_kwargs: { temperature: 0.7 }, client_kwargs: { organization: "org" } } },
       mcp_servers: { search: { url: "http://localhost/mcp", headers: { "X-Custom": "1" } } },
     });
     expect(warnings).to.deep.equal([]);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { FILE, parse, problems } from "./problems.js";
 
-const openai = { provider: "openai", model: "gpt-4o-mini" };
+const openai = { provider: "openai", model: "gpt-4o-mini", api_key: "sk-test" };
 const scripted = { provider: "scripted", script: [{ text: "hi" }] };
 
 /** Asserts that `raw` has exactly one problem: `<path>: <problem>`. */

@@ -66,6 +66,17 @@ describe("Runtime", function () {
     await runtime.shutdown(); // idempotent
   });
 
+  it("reports every model call of the App to onModelCall listeners", async function () {
+    await runtime.initialize({ projectDir: project.dir, config });
+    const reports: Array<{ slot: string; outcome: string }> = [];
+    const unsubscribe = runtime.onModelCall((report) => reports.push(report));
+    await runtime.models.get("main").call([]);
+    unsubscribe();
+    await runtime.models.get("main").call([]);
+    expect(reports).to.have.length(1);
+    expect(reports[0]).to.include({ slot: "main", outcome: "ok" });
+  });
+
   it("closes what it opened when a step fails half way, naming the step", async function () {
     process.env["FAIL_STARTUP"] = "1";
     const error = await runtime.initialize({ projectDir: project.dir, config }).then(
