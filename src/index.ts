@@ -19,5 +19,8 @@ export type {
   ToolChoice,
   ToolSchema,
 } from "./models/index.js";
+export { ReActAgent, InMemoryMemory, type ReActAgentOptions } from "./agent/index.js";
+export { Toolkit, type JsonSchema, type ToolCallContext, type ToolCallReport, type ToolFunction, type ToolOptions } from "./tools/index.js";
+export { SessionStore, MemorySessionStore, JsonSessionStore, type SessionState, type StateModule } from "./session/index.js";
 export { AgentScopeError, ConfigError, MessageFormatError, AppLoadError, RuntimeUsageError } from "./errors.js";
 export type { AppConfig, ModelConfig } from "./config/index.js";

@@ -2,6 +2,8 @@ import { loadConfig, withRedactedPrinting, type AppConfig } from "../config/inde
 import { AgentScopeError, AppLoadError, RuntimeUsageError, errorMessage } from "../errors.js";
 import { createModel, type ChatModel } from "../models/index.js";
 import { instrumentModel, type ModelCallListener, type ModelCallReport } from "../models/instrumented-model.js";
+import { createSessionStore, type SessionStore } from "../session/index.js";
+import { Toolkit } from "../tools/index.js";
 import type { AgentApp } from "./agent-app.js";
 import { findAppFile, loadApp } from "./app-loader.js";
 import { createModelRegistry, type ModelRegistry } from "./model-registry.js";
@@ -18,6 +20,8 @@ interface Ready {
   projectDir: string;
   config: AppConfig;
   models: ModelRegistry;
+  tools: Toolkit;
+  session: SessionStore;
   app: AgentApp;
   /** What to close at shutdown, in the order it was opened. */
   opened: Closable[];
@@ -29,8 +33,8 @@ interface Closable {
 }
 
 /**
- * Everything an App uses: its models (and, as they land, tools and session
- * store), built from `agentapp.yaml`. Each worker thread initializes its own;
+ * Everything an App uses: its models, tools and session store, built from
+ * `agentapp.yaml`. Each worker thread initializes its own;
  * an App reaches it as `runtime`, imported from "agentscope".
  */
 export class Runtime {
@@ -51,6 +55,16 @@ export class Runtime {
   /** The parsed config; printing it shows secrets as `***`. */
   get config(): AppConfig {
     return this.#get().config;
+  }
+
+  /** Every tool an agent may call: local ones the App registers, and every MCP server's. */
+  get tools(): Toolkit {
+    return this.#get().tools;
+  }
+
+  /** Where conversations live between requests (`session.backend`). */
+  get session(): SessionStore {
+    return this.#get().session;
   }
 
   get projectDir(): string {
@@ -84,6 +98,12 @@ export class Runtime {
         if (model.close) opened.push({ what: `model "${slot}"`, close: () => model.close!() });
       }
 
+      const tools = new Toolkit();
+
+      step = `opening the ${config.session.backend} session store`;
+      const session = createSessionStore(config.session, options.projectDir);
+      opened.push({ what: "the session store", close: () => session.close() });
+
       step = "loading the app";
       const app = await loadApp(await findAppFile(options.projectDir, config.app));
 
@@ -91,6 +111,8 @@ export class Runtime {
         projectDir: options.projectDir,
         config: withRedactedPrinting(config),
         models: createModelRegistry(models),
+        tools,
+        session,
         app,
         opened,
       };

@@ -169,6 +169,17 @@ describe("POST /invoke through `agentscope run`", function () {
     expect(threads.size).to.equal(2);
   });
 
+  it("sends a `: ping` comment every 15 s while a stream is quiet", async function () {
+    this.timeout(60_000);
+    // Two messages 16 s apart: at least one ping falls between them.
+    const { text, frames } = await invoke(url, body("slow", { count: 2, delay_ms: 16_000 }));
+    expect(frames).to.have.length(3);
+    const first = text.indexOf("tick 0");
+    const second = text.indexOf("tick 1");
+    const ping = text.indexOf(": ping\n\n", first);
+    expect(ping).to.be.above(first).and.below(second);
+  });
+
   it("reports health with a real uptime, the generation and the workers", async function () {
     const first = JSON.parse((await httpRequest(url, { path: "/health" })).text) as Record<string, unknown>;
     expect(first).to.include({ status: "healthy", instance_id: null, generation: 1, workers: 2 });

@@ -1,0 +1,5 @@
+export { SessionStore, type SessionState } from "./session-store.js";
+export { MemorySessionStore } from "./memory-session-store.js";
+export { JsonSessionStore, SessionCorruptError } from "./json-session-store.js";
+export { createSessionStore } from "./create-session-store.js";
+export type { StateModule } from "./state-module.js";
