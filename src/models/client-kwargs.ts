@@ -26,6 +26,10 @@ export function sdkClientOptions(clientKwargs: Record<string, unknown> = {}): Sd
       case "default_headers":
         options.defaultHeaders = value as Record<string, string>;
         break;
+      case "base_url":
+        // Where the Python runtime's OpenAI configs put it; the slot's own base_url wins.
+        options["baseURL"] = value;
+        break;
       default:
         options[snakeToCamel(key)] = value;
     }

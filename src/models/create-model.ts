@@ -1,6 +1,10 @@
-import type { ModelConfig, Provider } from "../config/index.js";
-import { RuntimeUsageError } from "../errors.js";
+import { resolveApiKey, type ModelConfig, type Provider } from "../config/index.js";
+import { createAnthropicModel } from "./anthropic-model.js";
 import type { ChatModel } from "./chat-model.js";
+import { createDashScopeModel } from "./dashscope-model.js";
+import { createGeminiModel } from "./gemini-model.js";
+import { createOllamaModel } from "./ollama-model.js";
+import { createOpenAIModel } from "./openai-model.js";
 import { ScriptedModel } from "./scripted-model.js";
 
 type ModelFactory = (slot: string, config: ModelConfig) => ChatModel;
@@ -24,23 +28,22 @@ function createScripted(_slot: string, config: ModelConfig): ChatModel {
   });
 }
 
-function notYetAvailable(provider: Provider): ModelFactory {
-  return (slot) => {
-    throw new RuntimeUsageError(`models.${slot}: provider "${provider}" is not available in this build yet`);
-  };
-}
-
 /** One factory per provider; the config schema already rejects any other name. */
 const factories: Record<Provider, ModelFactory> = {
   scripted: createScripted,
-  openai: notYetAvailable("openai"),
-  anthropic: notYetAvailable("anthropic"),
-  dashscope: notYetAvailable("dashscope"),
-  gemini: notYetAvailable("gemini"),
-  ollama: notYetAvailable("ollama"),
+  openai: createOpenAIModel,
+  anthropic: createAnthropicModel,
+  dashscope: createDashScopeModel,
+  gemini: createGeminiModel,
+  ollama: createOllamaModel,
 };
 
-/** Builds the ChatModel for one configured slot. */
-export function createModel(slot: string, config: ModelConfig): ChatModel {
-  return factories[config.provider](slot, config);
+/**
+ * Builds the ChatModel for one configured slot. A key left out of the config
+ * comes from the provider's usual variable (OPENAI_API_KEY, …), read here so
+ * every provider finds it the same way.
+ */
+export function createModel(slot: string, config: ModelConfig, env: NodeJS.ProcessEnv = process.env): ChatModel {
+  const apiKey = resolveApiKey(config.provider, config.api_key, env);
+  return factories[config.provider](slot, apiKey === undefined ? config : { ...config, api_key: apiKey });
 }

@@ -1,3 +1,4 @@
+import type { ModelConfig } from "../config/index.js";
 import type { Msg } from "../message/index.js";
 import type { ChatCallOptions, ChatModel, ChatResponse } from "./chat-model.js";
 import { toModelError } from "./to-model-error.js";
@@ -13,6 +14,18 @@ export interface ProviderModelOptions {
   generateKwargs?: Record<string, unknown>;
   /** Passed to the SDK client's constructor (timeout, maxRetries, defaultHeaders, …). */
   clientKwargs?: Record<string, unknown>;
+}
+
+/** A slot's config as the options of a network model. */
+export function providerModelOptions(config: ModelConfig): ProviderModelOptions {
+  return {
+    model: config.model,
+    ...(config.api_key !== undefined && { apiKey: config.api_key }),
+    ...(config.base_url !== undefined && { baseUrl: config.base_url }),
+    stream: config.stream,
+    generateKwargs: config.generate_kwargs,
+    clientKwargs: config.client_kwargs,
+  };
 }
 
 /**

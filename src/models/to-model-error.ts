@@ -24,7 +24,8 @@ export function toModelError(error: unknown, context: ModelErrorContext): unknow
   const status = statusOf(error);
   const connection = connectionCode(error);
   let message: string;
-  if (status !== undefined) message = `HTTP ${status}: ${errorMessage(error)}`;
+  // SDKs often start their message with the status already.
+  if (status !== undefined) message = errorMessage(error).startsWith(String(status)) ? `HTTP ${errorMessage(error)}` : `HTTP ${status}: ${errorMessage(error)}`;
   else if (connection !== undefined) message = `cannot reach the provider (${connection}): ${errorMessage(error)}`;
   else message = errorMessage(error);
   return new ModelError(
@@ -52,16 +53,16 @@ function statusOf(error: unknown): number | undefined {
 
 /** A socket-level failure code found on the error or along its cause chain. */
 function connectionCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 6; depth++) {
+  let sawConnectionMessage = false;
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && CONNECTION_CODES.has(code)) return code;
-    if (current instanceof Error && /connection error|fetch failed|ECONNREFUSED/i.test(current.message) && depth > 0) {
-      return typeof code === "string" ? code : "connection failed";
+    if (current instanceof Error && /connection error|fetch failed|ECONNREFUSED|socket hang up/i.test(current.message)) {
+      sawConnectionMessage = true;
     }
     current = (current as { cause?: unknown }).cause;
   }
-  if (error instanceof Error && /^(Connection error|fetch failed)/i.test(error.message)) return "connection failed";
-  return undefined;
+  return sawConnectionMessage ? "connection failed" : undefined;
 }
 
 export function scrub(text: string, secret: string | undefined): string {

@@ -18,6 +18,10 @@ describe("sdkClientOptions", function () {
     });
   });
 
+  it("maps base_url to the SDKs' baseURL", function () {
+    expect(sdkClientOptions({ base_url: "http://h/v1" })).to.deep.equal({ baseURL: "http://h/v1" });
+  });
+
   it("takes a large timeout as milliseconds already", function () {
     expect(sdkClientOptions({ timeout: 45_000 }).timeout).to.equal(45_000);
   });

@@ -18,6 +18,17 @@ describe("toModelError", function () {
     expect((toModelError(withStatus(401, "bad key"), context) as ModelError).retryable).to.equal(false);
   });
 
+  it("does not repeat a status the SDK's message starts with", function () {
+    expect((toModelError(withStatus(401, "401 Incorrect key"), context) as ModelError).message).to.equal("openai model gpt-x: HTTP 401 Incorrect key");
+  });
+
+  it("finds a connection code under an SDK's generic wrapper", function () {
+    const wrapped = new Error("Connection error.", {
+      cause: new Error("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) }),
+    });
+    expect((toModelError(wrapped, context) as ModelError).message).to.contain("(ECONNREFUSED)");
+  });
+
   it("reads Ollama's status_code too", function () {
     const error = Object.assign(new Error("nope"), { status_code: 404 });
     expect((toModelError(error, context) as ModelError).status).to.equal(404);
