@@ -29,7 +29,7 @@ control.onmessage = (event: unknown): void => {
   else if (message.t === "shutdown") void shutdown();
 };
 
-const ready: Promise<boolean> = runtime.initialize({ projectDir: init.projectDir, config: init.config }).then(
+const ready: Promise<boolean> = runtime.initialize({ projectDir: init.projectDir, config: init.config, log }).then(
   () => {
     post({ t: "ready", threadId });
     return true;

@@ -20,3 +20,8 @@ export function createLogger(level: LogLevel, bindings: Record<string, unknown> 
     pino.destination({ dest: 1, sync: true }),
   );
 }
+
+/** A logger that writes nothing: the default where the caller gives none. */
+export function silentLogger(): Logger {
+  return pino({ enabled: false });
+}

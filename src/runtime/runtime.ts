@@ -3,7 +3,8 @@ import { AgentScopeError, AppLoadError, RuntimeUsageError, errorMessage } from "
 import { createModel, type ChatModel } from "../models/index.js";
 import { instrumentModel, type ModelCallListener, type ModelCallReport } from "../models/instrumented-model.js";
 import { createSessionStore, type SessionStore } from "../session/index.js";
-import { Toolkit } from "../tools/index.js";
+import { silentLogger, type Logger } from "../logging/logger.js";
+import { McpClient, Toolkit, syncMcpTools } from "../tools/index.js";
 import type { AgentApp } from "./agent-app.js";
 import { findAppFile, loadApp } from "./app-loader.js";
 import { createModelRegistry, type ModelRegistry } from "./model-registry.js";
@@ -14,6 +15,8 @@ export interface RuntimeInitOptions {
   config?: AppConfig;
   /** The config file, when `config` is not given; default `<projectDir>/agentapp.yaml`. */
   configPath?: string;
+  /** Where MCP clients and the runtime log; default silent. */
+  log?: Logger;
 }
 
 interface Ready {
@@ -99,6 +102,22 @@ export class Runtime {
       }
 
       const tools = new Toolkit();
+      const log = options.log ?? silentLogger();
+      for (const [name, serverConfig] of Object.entries(config.mcp_servers)) {
+        step = `connecting MCP server "${name}"`;
+        const client = new McpClient(name, serverConfig, { log, cwd: options.projectDir });
+        // Registered before start() so a failed start still closes what it spawned.
+        let stopSync = (): void => {};
+        opened.push({
+          what: `MCP server "${name}"`,
+          close: async () => {
+            stopSync();
+            await client.close();
+          },
+        });
+        await client.start();
+        stopSync = syncMcpTools(tools, client, log);
+      }
 
       step = `opening the ${config.session.backend} session store`;
       const session = createSessionStore(config.session, options.projectDir);

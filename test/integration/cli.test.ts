@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { readFile } from "node:fs/promises";
+import { readFile, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
+import { JsonSessionStore } from "../../src/session/index.js";
 import { REPO_ROOT, runCli, startServer } from "../helpers/agentscope-process.js";
 import { fixtureApp, probeProject } from "../helpers/fixtures.js";
 import { DONE, invoke, userMessage } from "../helpers/http-client.js";
@@ -9,19 +10,34 @@ import { tempProject } from "../helpers/temp-project.js";
 const STACK_LINE = /^\s+at /m;
 
 describe("agentscope CLI", function () {
-  it("`run` with no arguments serves the quickstart in the current folder, streaming chunk by chunk", async function () {
+  it("`run` with no arguments serves the quickstart: a tool call, its result, then the answer chunk by chunk", async function () {
+    const sessionId = `quickstart-test-${process.pid}`;
+    const sessionFile = new JsonSessionStore(path.join(REPO_ROOT, "sessions")).fileOf(sessionId);
     const { url, proc } = await startServer(undefined, { cwd: REPO_ROOT });
     try {
-      const { status, frames } = await invoke(url, { session_id: "quick", message: userMessage("hello") });
+      const { status, frames } = await invoke(url, { session_id: sessionId, message: userMessage("What's the weather in Paris?") });
       expect(status).to.equal(200);
-      const chunks = frames.slice(0, -1) as Array<{ id: string; content: Array<{ type: string; text: string }> }>;
-      expect(chunks.length).to.be.above(3);
-      const texts = chunks.map((c) => c.content[0]!.text);
+      type Frame = { id: string; role: string; content: Array<{ type: string; text?: string; name?: string; output?: string }> };
+      const messages = frames.slice(0, -1) as Frame[];
+      const kinds = messages.map((m) => m.content.map((b) => b.type).join("+"));
+      const call = kinds.indexOf("tool_use");
+      const result = kinds.indexOf("tool_result");
+      expect(call).to.be.above(0);
+      expect(result).to.equal(call + 1);
+      expect(messages[call]!.content[0]).to.include({ name: "get_weather" });
+      expect(messages[result]!.content[0]!.output).to.equal("It is sunny and 22 °C in Paris.");
+      // The answer after the tool streams as growing chunks of one message.
+      const answer = messages.slice(result + 1);
+      expect(answer.length).to.be.above(3);
+      expect(new Set(answer.map((m) => m.id)).size).to.equal(1);
+      const texts = answer.map((m) => m.content.find((b) => b.type === "text")?.text ?? "");
       for (let i = 1; i < texts.length; i++) expect(texts[i]!.startsWith(texts[i - 1]!)).to.equal(true);
-      expect(texts.at(-1)).to.contain("Hello from agentscope!");
+      expect(texts.at(-1)).to.contain("It is sunny and 22 °C in Paris today");
       expect(frames.at(-1)).to.deep.equal(DONE);
     } finally {
       await proc.kill();
+      await rm(sessionFile, { force: true });
+      await rmdir(path.dirname(sessionFile)).catch(() => {}); // only if the test left it empty
     }
   });
 
