@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { SessionConfig } from "../config/index.js";
-import { RuntimeUsageError } from "../errors.js";
 import { JsonSessionStore } from "./json-session-store.js";
 import { MemorySessionStore } from "./memory-session-store.js";
+import { RedisSessionStore } from "./redis-session-store.js";
 import type { SessionStore } from "./session-store.js";
 
 /** The session store the config names; `save_dir` is relative to the project. */
@@ -13,6 +13,10 @@ export function createSessionStore(config: SessionConfig, projectDir: string): S
     case "memory":
       return new MemorySessionStore();
     case "redis":
-      throw new RuntimeUsageError("session.backend: redis is not available in this build yet");
+      return new RedisSessionStore({
+        url: config.redis_url,
+        keyPrefix: config.key_prefix,
+        ...(config.ttl !== undefined && { ttl: config.ttl }),
+      });
   }
 }

@@ -9,6 +9,7 @@ export type HttpErrorCode =
   | "METHOD_NOT_ALLOWED"
   | "OVERLOADED"
   | "NOT_READY"
+  | "SESSION_BUSY"
   | "INTERNAL";
 
 /** An error that knows the HTTP answer it becomes: `{"error":{"code","message"}}`. */

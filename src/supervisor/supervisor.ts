@@ -6,6 +6,9 @@ import { Generation } from "./generation.js";
 import { createRequestListener } from "./http-app.js";
 import { createInvokeHandler } from "./invoke-handler.js";
 import type { InvokeStream } from "./invoke-stream.js";
+import { RedisSessionLock } from "./redis-session-lock.js";
+import { SessionGate } from "./session-gate.js";
+import { SessionQueue } from "./session-queue.js";
 
 export interface SupervisorOptions {
   projectDir: string;
@@ -26,6 +29,7 @@ export class Supervisor {
   readonly #log: Logger;
   readonly #server: Server;
   readonly #streams = new Set<InvokeStream>();
+  readonly #sessions: SessionGate;
   readonly #startedAt = performance.now();
   #config: AppConfig;
   #generation: Generation | undefined;
@@ -37,11 +41,18 @@ export class Supervisor {
     this.#options = options;
     this.#log = options.log;
     this.#config = options.config;
+    const session = options.config.session;
+    this.#sessions = new SessionGate(
+      new SessionQueue(),
+      session.backend === "redis" ? new RedisSessionLock(session.redis_url, session.key_prefix) : undefined,
+    );
     const invoke = createInvokeHandler({
       generation: () => this.#generation,
       bodyLimit: () => parseByteSize(this.#config.server.body_limit) ?? 1024 * 1024,
       authToken: () => this.#config.server.auth_token,
       requestTimeoutMs: () => this.#config.server.request_timeout * 1000,
+      sessionWaitMs: () => this.#config.server.session_wait_timeout * 1000,
+      sessions: this.#sessions,
       streams: this.#streams,
       log: this.#log,
     });
@@ -100,6 +111,7 @@ export class Supervisor {
     this.#server.closeIdleConnections();
     await generation?.close(this.#config.server.drain_timeout * 1000);
     clearInterval(this.#ping);
+    await this.#sessions.close();
     this.#server.closeAllConnections();
     await serverClosed;
     this.#log.info("stopped");
