@@ -42,18 +42,38 @@ async function run(args: RunArgs): Promise<ExitCode> {
     return ExitCode.CONFIG;
   }
   for (const warning of loaded.warnings) log.warn(warning);
-  const config = withOverrides(loaded.config, args);
-  const supervisor = new Supervisor({ projectDir: loaded.projectDir, config, logLevel, log });
+  const applyOverrides = (config: AppConfig): AppConfig => withOverrides(config, args);
+  const supervisor = new Supervisor({
+    projectDir: loaded.projectDir,
+    configFile: loaded.file,
+    config: applyOverrides(loaded.config),
+    applyOverrides,
+    logLevel,
+    log,
+  });
 
   const stopped = waitForStopSignal(log, () => supervisor.close());
+  // SIGHUP reloads; caught from the start, since its default action ends the process.
+  let serving = false;
+  const onHangUp = (): void => {
+    if (serving) void supervisor.reload("SIGHUP");
+    else log.warn("SIGHUP during start-up ignored: nothing to reload yet");
+  };
+  process.on("SIGHUP", onHangUp);
   try {
     await supervisor.start();
+    serving = true;
   } catch (error) {
     stopped.dispose();
+    process.off("SIGHUP", onHangUp);
     reportError(error, debug);
     return ExitCode.FAILURE;
   }
-  return stopped.promise;
+  try {
+    return await stopped.promise;
+  } finally {
+    process.off("SIGHUP", onHangUp);
+  }
 }
 
 /** Command-line flags win over the config file. */

@@ -26,6 +26,10 @@ export interface GenerationOptions {
 
 const WORKER_FILE = new URL("../../workers/runtime-worker.js", import.meta.url);
 
+/** This many unexpected thread exits within the window is a crash loop, logged loudly. */
+const CRASH_LOOP_COUNT = 5;
+const CRASH_LOOP_WINDOW_MS = 60_000;
+
 /** How long a crashed stream waits for its thread's 'exit' before failing anyway. */
 const CRASH_FLUSH_MS = 1_000;
 
@@ -52,6 +56,9 @@ export class Generation {
   readonly #crashed = new Set<number>();
   #crashTimer: NodeJS.Timeout | undefined;
   readonly #watchedThreads = new WeakSet<object>();
+  /** When threads died unexpectedly, for crash-loop detection. */
+  #crashTimes: number[] = [];
+  #destroyed = false;
 
   constructor(options: GenerationOptions) {
     this.id = options.id;
@@ -84,11 +91,19 @@ export class Generation {
     this.#pool.on("workerCreate", this.#watchThreads);
   }
 
-  /** Resolves once every worker's Runtime is up; rejects, with the pool destroyed, if one fails. */
-  async start(): Promise<void> {
+  /**
+   * Resolves once every worker's Runtime is up; rejects, with the pool
+   * destroyed, if one fails or they are not all up within `timeoutMs`.
+   */
+  async start(timeoutMs = 120_000): Promise<void> {
     const ready = new Set<number>();
+    let timer: NodeJS.Timeout | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new AppLoadError(`workers did not finish starting within ${timeoutMs / 1000} s (App.onStartup() or an MCP server may hang)`)),
+          timeoutMs,
+        );
         this.#onStartEvent = (event) => {
           if (event instanceof Error) reject(new AppLoadError(`a worker died while starting: ${event.message}`));
           else if (event.t === "init-failed") reject(new AppLoadError(event.error));
@@ -96,9 +111,12 @@ export class Generation {
         };
       });
     } catch (error) {
+      // Workers that did start may hold MCP servers and sessions: shut them down properly.
+      await this.#stopWorkers(10_000);
       await this.#destroy();
       throw error;
     } finally {
+      clearTimeout(timer);
       this.#onStartEvent = undefined;
     }
     this.#log.info({ workers: this.#options.workers }, "generation started");
@@ -140,27 +158,34 @@ export class Generation {
    * Lets in-flight streams finish (up to `drainMs`), then shuts every
    * worker's Runtime down (up to `stopMs`) and destroys the pool. Idempotent.
    */
-  close(drainMs: number, stopMs = 10_000): Promise<void> {
-    this.#closing ??= this.#close(drainMs, stopMs);
+  close(options: { drainMs: number; reason: "RELOADED" | "SHUTTING_DOWN"; stopMs?: number }): Promise<void> {
+    this.#closing ??= this.#close(options.drainMs, options.reason, options.stopMs ?? 10_000);
     return this.#closing;
   }
 
-  async #close(drainMs: number, stopMs: number): Promise<void> {
+  async #close(drainMs: number, reason: "RELOADED" | "SHUTTING_DOWN", stopMs: number): Promise<void> {
     await this.#waitFor(() => this.#streams.size === 0, drainMs);
+    const why = reason === "RELOADED" ? "a new configuration took over and this stream outlasted server.drain_timeout" : "the server is shutting down";
     for (const [id, sink] of this.#streams) {
       this.cancel(id);
-      sink.fail("SHUTTING_DOWN", "the server is shutting down");
+      sink.fail(reason, why);
     }
+    await this.#stopWorkers(stopMs);
+    await this.#destroy();
+    this.#log.info("generation closed");
+  }
+
+  /** Asks every worker to shut its Runtime down (onShutdown, MCP clients) and waits, up to `stopMs`. */
+  async #stopWorkers(stopMs: number): Promise<void> {
     const workers = this.workers;
     const stopped = this.#waitFor(() => this.#stopped.size >= workers, stopMs);
     this.#post({ t: "shutdown" });
     await stopped;
     if (this.#stopped.size < workers) this.#log.warn({ workers, stopped: this.#stopped.size }, "workers did not stop in time");
-    await this.#destroy();
-    this.#log.info("generation closed");
   }
 
   async #destroy(): Promise<void> {
+    this.#destroyed = true;
     this.#failCrashed();
     this.#control.close();
     await this.#pool.destroy();
@@ -239,8 +264,19 @@ export class Generation {
     for (const thread of this.#pool.threads) {
       if (this.#watchedThreads.has(thread)) continue;
       this.#watchedThreads.add(thread);
-      thread.once("exit", this.#failCrashed);
+      thread.once("exit", this.#onThreadExit);
     }
+  };
+
+  readonly #onThreadExit = (): void => {
+    if (this.#closing === undefined && !this.#destroyed) {
+      const now = performance.now();
+      this.#crashTimes = [...this.#crashTimes.filter((at) => now - at < CRASH_LOOP_WINDOW_MS), now];
+      if (this.#crashTimes.length >= CRASH_LOOP_COUNT) {
+        this.#log.error({ crashes: this.#crashTimes.length, windowSeconds: CRASH_LOOP_WINDOW_MS / 1000 }, "worker crash loop: the App keeps killing its threads");
+      }
+    }
+    this.#failCrashed();
   };
 
   readonly #failCrashed = (): void => {

@@ -1,7 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "../logging/logger.js";
+import { bearerMatches } from "./bearer.js";
 import { HttpError, sendError } from "./http-error.js";
+import type { LastReload, ReloadResult } from "./reload-status.js";
 
 /** What the routes report about the server. */
 export interface ServerStatus {
@@ -10,6 +12,10 @@ export interface ServerStatus {
   uptime(): number;
   /** The serving generation's number and worker count, or undefined while none serves. */
   serving(): { generation: number; workers: number } | undefined;
+  lastReload(): LastReload | null;
+  /** The token POST /admin/reload needs; the route is off without one. */
+  adminToken(): string | undefined;
+  reload(): Promise<ReloadResult>;
 }
 
 /**
@@ -41,6 +47,24 @@ function createExpressApp(status: ServerStatus, log: Logger): express.Express {
       uptime: status.uptime(),
       generation: serving?.generation ?? null,
       workers: serving?.workers ?? 0,
+      last_reload: status.lastReload(),
+    });
+  });
+
+  app.post("/admin/reload", async (req, res) => {
+    const token = status.adminToken();
+    if (token === undefined) throw new HttpError(404, "NOT_FOUND", "admin endpoints are off: set server.admin_token to enable them");
+    if (!bearerMatches(req.headers.authorization, token)) {
+      throw new HttpError(401, "UNAUTHORIZED", "missing or wrong bearer token (Authorization: Bearer <server.admin_token>)", { "WWW-Authenticate": "Bearer" });
+    }
+    const result = await status.reload();
+    // 422: the new configuration was refused, and the previous one keeps serving.
+    res.status(result.ok ? 200 : 422).json({
+      ok: result.ok,
+      error: result.error,
+      at: result.at,
+      generation: result.generation,
+      ...(result.tookMs !== undefined && { took_ms: result.tookMs }),
     });
   });
 

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logging/logger.js";
+import { bearerMatches } from "./bearer.js";
 import type { Generation } from "./generation.js";
 import { HttpError, sendError } from "./http-error.js";
 import { InvokeStream } from "./invoke-stream.js";
@@ -84,13 +84,8 @@ function notReady(): HttpError {
 }
 
 function checkAuth(req: IncomingMessage, token: string | undefined): void {
-  if (token === undefined) return;
-  const header = req.headers.authorization ?? "";
-  const given = Buffer.from(header.startsWith("Bearer ") ? header.slice(7) : "");
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new HttpError(401, "UNAUTHORIZED", "missing or wrong bearer token (Authorization: Bearer <server.auth_token>)", {
-      "WWW-Authenticate": "Bearer",
-    });
-  }
+  if (token === undefined || bearerMatches(req.headers.authorization, token)) return;
+  throw new HttpError(401, "UNAUTHORIZED", "missing or wrong bearer token (Authorization: Bearer <server.auth_token>)", {
+    "WWW-Authenticate": "Bearer",
+  });
 }
