@@ -29,8 +29,10 @@ control.onmessage = (event: unknown): void => {
   else if (message.t === "shutdown") void shutdown();
 };
 
+runtime.onModelCall((report) => outbox.event({ k: "model", report }));
 const ready: Promise<boolean> = runtime.initialize({ projectDir: init.projectDir, config: init.config, log }).then(
   () => {
+    runtime.tools.onToolCall((report) => outbox.event({ k: "tool", report }));
     post({ t: "ready", threadId });
     return true;
   },
@@ -65,7 +67,7 @@ export default async function invoke(task: InvokeTask): Promise<void> {
   active.set(task.id, controller);
   try {
     if (!(await ready)) {
-      outbox.frame(task.id, errorFrame("WORKER_CRASHED", "the worker's runtime failed to start"));
+      outbox.frame(task.id, errorFrame("WORKER_CRASHED", "the worker's runtime failed to start"), false);
       return;
     }
     await streamApp(task, controller.signal);
@@ -90,7 +92,7 @@ async function streamApp(task: InvokeTask, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
     log.warn({ requestId: task.id, sessionId: task.sessionId, error: errorMessage(error) }, "app error");
     log.debug({ err: error }, "app error stack");
-    outbox.frame(task.id, errorFrame("APP_ERROR", errorMessage(error)));
+    outbox.appError(task.id, errorFrame("APP_ERROR", errorMessage(error)));
   } finally {
     // The generator may be mid-await; return() runs its finally blocks as soon as it can.
     if (signal.aborted) iterator?.return?.().catch(() => {});

@@ -3,14 +3,18 @@ import { Piscina } from "piscina";
 import type { AppConfig } from "../config/index.js";
 import { AppLoadError, errorMessage } from "../errors.js";
 import type { Logger, LogLevel } from "../logging/logger.js";
+import type { Metrics } from "./metrics.js";
 import type { StreamErrorCode } from "./sse-frames.js";
 import { isWorkerEvent, type ControlMessage, type InvokeTask, type WorkerEvent, type WorkerInit } from "./worker-protocol.js";
 
 /** Where a generation delivers one stream's frames. */
 export interface StreamSink {
-  write(frames: string): void;
+  /** Frames to write as they are, `messages` of them App messages. */
+  write(frames: string, messages: number): void;
+  /** The App threw: its APP_ERROR frame comes with the next frames. */
+  appFailed(): void;
   /** The worker finished the request; `tail` holds its last frames, if they arrived with the end. */
-  finish(tail?: string): void;
+  finish(tail?: string, messages?: number): void;
   /** The request cannot finish normally (its worker died). */
   fail(code: StreamErrorCode, message: string): void;
 }
@@ -22,6 +26,8 @@ export interface GenerationOptions {
   workers: number;
   logLevel: LogLevel;
   log: Logger;
+  /** Where the workers' metric events and crashes are counted. */
+  metrics?: Metrics;
 }
 
 const WORKER_FILE = new URL("../../workers/runtime-worker.js", import.meta.url);
@@ -130,6 +136,16 @@ export class Generation {
     return this.#streams.size;
   }
 
+  /** Requests waiting for a worker slot. */
+  get queueDepth(): number {
+    return this.#pool.queueSize;
+  }
+
+  /** Share of the pool's capacity in use, 0 to 1 (piscina's measure). */
+  get utilization(): number {
+    return this.#pool.utilization;
+  }
+
   /** Whether every worker slot is busy and the queue is full. */
   get saturated(): boolean {
     return this.#streams.size >= this.#capacity() + this.#maxQueue;
@@ -224,16 +240,19 @@ export class Generation {
     if (!isWorkerEvent(event)) return;
     switch (event.t) {
       case "batch": {
+        const metrics = this.#options.metrics;
+        for (const id of event.appErrors) this.#streams.get(id)?.appFailed();
         const ended = event.ended.length > 0 ? new Set(event.ended) : undefined;
-        for (const [id, data] of event.frames) {
+        for (const [id, data, messages] of event.frames) {
           const sink = this.#streams.get(id);
           if (sink === undefined) continue;
+          if (messages > 0) metrics?.messages(messages);
           if (ended?.has(id) === true) {
             // The stream's last frames and its end travel together: one write.
             this.#streams.delete(id);
-            sink.finish(data);
+            sink.finish(data, messages);
           } else {
-            sink.write(data);
+            sink.write(data, messages);
           }
         }
         for (const id of event.ended) {
@@ -241,6 +260,12 @@ export class Generation {
           if (sink === undefined) continue;
           this.#streams.delete(id);
           sink.finish();
+        }
+        if (metrics !== undefined) {
+          for (const metric of event.events) {
+            if (metric.k === "model") metrics.modelCall(metric.report);
+            else metrics.toolCall(metric.report);
+          }
         }
         if (ended !== undefined && this.#waiters.size > 0) this.#notify();
         return;
@@ -270,6 +295,7 @@ export class Generation {
 
   readonly #onThreadExit = (): void => {
     if (this.#closing === undefined && !this.#destroyed) {
+      this.#options.metrics?.workerCrashed();
       const now = performance.now();
       this.#crashTimes = [...this.#crashTimes.filter((at) => now - at < CRASH_LOOP_WINDOW_MS), now];
       if (this.#crashTimes.length >= CRASH_LOOP_COUNT) {

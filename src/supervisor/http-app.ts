@@ -16,6 +16,10 @@ export interface ServerStatus {
   /** The token POST /admin/reload needs; the route is off without one. */
   adminToken(): string | undefined;
   reload(): Promise<ReloadResult>;
+  /** The token GET /metrics needs, if any. */
+  metricsToken(): string | undefined;
+  metrics(): Promise<string>;
+  readonly metricsContentType: string;
 }
 
 /**
@@ -49,6 +53,14 @@ function createExpressApp(status: ServerStatus, log: Logger): express.Express {
       workers: serving?.workers ?? 0,
       last_reload: status.lastReload(),
     });
+  });
+
+  app.get("/metrics", async (req, res) => {
+    const token = status.metricsToken();
+    if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+      throw new HttpError(401, "UNAUTHORIZED", "missing or wrong bearer token (Authorization: Bearer <server.metrics_token>)", { "WWW-Authenticate": "Bearer" });
+    }
+    res.type(status.metricsContentType).send(await status.metrics());
   });
 
   app.post("/admin/reload", async (req, res) => {

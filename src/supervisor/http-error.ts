@@ -25,7 +25,7 @@ export class HttpError extends AgentScopeError {
 }
 
 /** Writes the one error body shape; anything that is not an HttpError becomes a 500 that reveals nothing. */
-export function sendError(res: ServerResponse, error: unknown): void {
+export function sendError(res: ServerResponse, error: unknown, headers: Record<string, string> = {}): void {
   const known = error instanceof HttpError ? error : new HttpError(500, "INTERNAL", "internal error");
   const body = JSON.stringify({ error: { code: known.code, message: known.message } });
   if (res.headersSent) {
@@ -33,6 +33,7 @@ export function sendError(res: ServerResponse, error: unknown): void {
     return;
   }
   res.writeHead(known.status, {
+    ...headers,
     ...known.headers,
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),

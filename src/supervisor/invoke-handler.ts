@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logging/logger.js";
 import { bearerMatches } from "./bearer.js";
@@ -6,6 +7,7 @@ import { HttpError, sendError } from "./http-error.js";
 import { InvokeStream } from "./invoke-stream.js";
 import { parseInvokeRequest } from "./invoke-request.js";
 import { readBody } from "./read-body.js";
+import type { InvokeOutcome, Metrics } from "./metrics.js";
 import type { SessionGate } from "./session-gate.js";
 
 /** What /invoke needs from the server around it, read afresh for every request. */
@@ -19,6 +21,7 @@ export interface InvokeContext {
   sessionWaitMs(): number;
   /** One turn at a time per session. */
   readonly sessions: SessionGate;
+  readonly metrics: Metrics;
   /** Every open stream, for keep-alive pings and drain. */
   readonly streams: Set<InvokeStream>;
   readonly log: Logger;
@@ -31,14 +34,17 @@ export interface InvokeContext {
 export function createInvokeHandler(context: InvokeContext): (req: IncomingMessage, res: ServerResponse) => void {
   let nextId = 0;
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    handle(req, res, requestId, started).catch((error: unknown) => {
+      context.metrics.request(outcomeOf(error));
       if (res.destroyed) return; // the client left while waiting: nobody to answer
-      if (!(error instanceof HttpError)) context.log.error({ err: error }, "invoke failed before streaming");
-      sendError(res, error);
+      if (!(error instanceof HttpError)) context.log.error({ requestId, err: error }, "invoke failed before streaming");
+      sendError(res, error, { "X-Request-Id": requestId });
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, started: number): Promise<void> {
     checkAuth(req, context.authToken());
     const request = parseInvokeRequest(await readBody(req, context.bodyLimit()));
     if (context.generation() === undefined) throw notReady();
@@ -54,13 +60,23 @@ export function createInvokeHandler(context: InvokeContext): (req: IncomingMessa
       throw error;
     }
     const id = ++nextId;
-    const stream = new InvokeStream(res, context.requestTimeoutMs(), {
-      cancel: () => generation.cancel(id),
-      closed: (ended) => {
-        context.streams.delete(ended);
-        release();
+    const { sessionId } = request;
+    const stream = new InvokeStream(
+      res,
+      context.requestTimeoutMs(),
+      {
+        cancel: () => generation.cancel(id),
+        closed: (ended, outcome, seconds, firstMessageSeconds) => {
+          context.streams.delete(ended);
+          release();
+          context.metrics.streamEnded(outcome, seconds);
+          if (firstMessageSeconds !== undefined) context.metrics.firstMessage(firstMessageSeconds);
+          if (context.log.isLevelEnabled("debug")) context.log.debug({ requestId, sessionId, outcome, seconds }, "invoke finished");
+        },
       },
-    });
+      started,
+      { "X-Request-Id": requestId },
+    );
     context.streams.add(stream);
     generation.dispatch({ id, sessionId: request.sessionId, message: request.message, metadata: request.metadata }, stream);
   }
@@ -77,6 +93,27 @@ export function createInvokeHandler(context: InvokeContext): (req: IncomingMessa
       res.off("close", onClose);
     }
   }
+}
+
+/** The client's X-Request-Id when it is a sane token, else a new one; echoed in the response and logs. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  if (typeof given === "string" && /^[\w.:@/+=-]{1,128}$/.test(given)) return given;
+  return randomUUID();
+}
+
+const OUTCOME_OF_CODE: Record<string, InvokeOutcome> = {
+  INVALID_REQUEST: "invalid_request",
+  UNAUTHORIZED: "unauthorized",
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  OVERLOADED: "overloaded",
+  NOT_READY: "not_ready",
+  SESSION_BUSY: "session_busy",
+};
+
+function outcomeOf(error: unknown): InvokeOutcome {
+  if (error instanceof HttpError) return OUTCOME_OF_CODE[error.code] ?? "internal";
+  return error instanceof Error && error.name === "AbortError" ? "cancelled" : "internal";
 }
 
 function notReady(): HttpError {

@@ -7,6 +7,7 @@ import { ConfigWatcher } from "./config-watcher.js";
 import { Generation } from "./generation.js";
 import { createRequestListener } from "./http-app.js";
 import { createInvokeHandler } from "./invoke-handler.js";
+import { Metrics } from "./metrics.js";
 import type { InvokeStream } from "./invoke-stream.js";
 import { RedisSessionLock } from "./redis-session-lock.js";
 import type { LastReload, ReloadResult } from "./reload-status.js";
@@ -39,6 +40,7 @@ export class Supervisor {
   readonly #server: Server;
   readonly #streams = new Set<InvokeStream>();
   readonly #sessions: SessionGate;
+  readonly #metrics: Metrics;
   readonly #startedAt = performance.now();
   readonly #watcher: ConfigWatcher | undefined;
   #config: AppConfig;
@@ -62,6 +64,12 @@ export class Supervisor {
       new SessionQueue(),
       session.backend === "redis" ? new RedisSessionLock(session.redis_url, session.key_prefix) : undefined,
     );
+    this.#metrics = new Metrics({
+      workers: () => this.#generation?.workers ?? 0,
+      queueDepth: () => this.#generation?.queueDepth ?? 0,
+      utilization: () => this.#generation?.utilization ?? 0,
+      activeStreams: () => this.#streams.size,
+    });
     const invoke = createInvokeHandler({
       generation: () => this.#generation,
       bodyLimit: () => parseByteSize(this.#config.server.body_limit) ?? 1024 * 1024,
@@ -69,6 +77,7 @@ export class Supervisor {
       requestTimeoutMs: () => this.#config.server.request_timeout * 1000,
       sessionWaitMs: () => this.#config.server.session_wait_timeout * 1000,
       sessions: this.#sessions,
+      metrics: this.#metrics,
       streams: this.#streams,
       log: this.#log,
     });
@@ -79,6 +88,9 @@ export class Supervisor {
       lastReload: () => this.#lastReload,
       adminToken: () => this.#config.server.admin_token,
       reload: () => this.reload("POST /admin/reload"),
+      metricsToken: () => this.#config.server.metrics_token,
+      metrics: () => this.#metrics.registry.metrics(),
+      metricsContentType: this.#metrics.registry.contentType,
     };
     this.#server = createServer({ keepAliveTimeout: 65_000 }, createRequestListener(invoke, status, this.#log));
     if (options.watchConfig !== false) this.#watcher = new ConfigWatcher(options.configFile, () => void this.reload("config file changed"));
@@ -167,6 +179,7 @@ export class Supervisor {
   }
 
   #record(ok: boolean, error: string | null): ReloadResult {
+    this.#metrics.reload(ok);
     this.#lastReload = { ok, error, at: new Date().toISOString() };
     return { ...this.#lastReload, generation: this.#generation?.id ?? null };
   }
@@ -224,6 +237,7 @@ export class Supervisor {
       workers: config.server.workers,
       logLevel: this.#options.logLevel,
       log: this.#log,
+      metrics: this.#metrics,
     });
     await generation.start();
     return generation;

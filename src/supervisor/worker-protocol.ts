@@ -1,6 +1,11 @@
 import type { AppConfig } from "../config/index.js";
 import type { LogLevel } from "../logging/logger.js";
 import type { MsgDict } from "../message/index.js";
+import type { ModelCallReport } from "../models/index.js";
+import type { ToolCallReport } from "../tools/index.js";
+
+/** What a worker's runtime reports for the supervisor's metrics. */
+export type WorkerMetricEvent = { k: "model"; report: ModelCallReport } | { k: "tool"; report: ToolCallReport };
 
 /** What each worker of a generation is started with (piscina's `workerData`). */
 export interface WorkerInit {
@@ -30,8 +35,11 @@ export interface InvokeTask {
 export type WorkerEvent =
   | {
       t: "batch";
-      /** Request id and the SSE frames it produced, concatenated, in order. */
-      frames: Array<[id: number, data: string]>;
+      /** Request id, the SSE frames it produced (concatenated, in order), and how many were App messages. */
+      frames: Array<[id: number, data: string, messages: number]>;
+      /** Requests whose App threw (their APP_ERROR frame is among the frames). */
+      appErrors: number[];
+      events: WorkerMetricEvent[];
       /**
        * Requests whose work is over, after their frames above. In-band:
        * piscina may resolve `run()` before the last frames arrive.
