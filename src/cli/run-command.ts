@@ -48,6 +48,7 @@ async function run(args: RunArgs): Promise<ExitCode> {
     configFile: loaded.file,
     config: applyOverrides(loaded.config),
     applyOverrides,
+    noPlatform: !args.platform,
     logLevel,
     log,
   });

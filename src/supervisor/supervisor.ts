@@ -8,6 +8,7 @@ import { Generation } from "./generation.js";
 import { createRequestListener } from "./http-app.js";
 import { createInvokeHandler } from "./invoke-handler.js";
 import { Metrics } from "./metrics.js";
+import { PlatformClient } from "./platform-client.js";
 import type { InvokeStream } from "./invoke-stream.js";
 import { RedisSessionLock } from "./redis-session-lock.js";
 import type { LastReload, ReloadResult } from "./reload-status.js";
@@ -24,6 +25,8 @@ export interface SupervisorOptions {
   applyOverrides?: (config: AppConfig) => AppConfig;
   /** Reload when the config file changes (default true). */
   watchConfig?: boolean;
+  /** `--no-platform`: never report to the management platform. */
+  noPlatform?: boolean;
   logLevel: LogLevel;
   log: Logger;
 }
@@ -53,6 +56,7 @@ export class Supervisor {
   #reloadChain: Promise<unknown> = Promise.resolve();
   #queuedReload: Promise<ReloadResult> | undefined;
   #ping: NodeJS.Timeout | undefined;
+  #platform: PlatformClient | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: SupervisorOptions) {
@@ -118,6 +122,7 @@ export class Supervisor {
       throw error;
     }
     this.#watcher?.start();
+    this.#startPlatform();
     this.#log.info({ url, generation: this.#generation.id }, "ready");
     return url;
   }
@@ -200,6 +205,7 @@ export class Supervisor {
     if (next.server.port !== current.server.port) changed.push("server.port");
     if (next.server.host !== current.server.host) changed.push("server.host");
     if (JSON.stringify(next.session) !== JSON.stringify(current.session)) changed.push("session (the supervisor's per-session lock)");
+    if (JSON.stringify(next.platform) !== JSON.stringify(current.platform)) changed.push("platform (the heartbeat client)");
     if (changed.length > 0) this.#log.warn({ keys: changed }, "these settings take effect only after a restart");
   }
 
@@ -212,8 +218,26 @@ export class Supervisor {
     return this.#closing;
   }
 
+  /** The heartbeat to the management platform, when the config names one and --no-platform is absent. */
+  #startPlatform(): void {
+    const platform = this.#config.platform;
+    if (!PlatformClient.enabled(platform, this.#options.noPlatform === true)) return;
+    this.#platform = new PlatformClient({
+      config: platform,
+      log: this.#log,
+      metrics: () => ({
+        active_sessions: this.#sessions.activeSessions,
+        total_requests: this.#metrics.totalRequests,
+        memory_usage_mb: Math.round(process.memoryUsage().rss / (1024 * 1024)),
+      }),
+      reload: (trigger, raw) => this.reload(trigger, raw),
+    });
+    this.#platform.start();
+  }
+
   async #close(): Promise<void> {
     this.#watcher?.close();
+    await this.#platform?.close();
     const generation = this.#generation;
     this.#generation = undefined;
     const serverClosed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
