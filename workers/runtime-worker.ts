@@ -90,8 +90,8 @@ async function streamApp(task: InvokeTask, signal: AbortSignal): Promise<void> {
     }
   } catch (error) {
     if (signal.aborted) return;
-    log.warn({ requestId: task.id, sessionId: task.sessionId, error: errorMessage(error) }, "app error");
-    log.debug({ err: error }, "app error stack");
+    log.warn({ requestId: task.requestId, sessionId: task.sessionId, error: errorMessage(error) }, "app error");
+    log.debug({ requestId: task.requestId, err: error }, "app error stack");
     outbox.appError(task.id, errorFrame("APP_ERROR", errorMessage(error)));
   } finally {
     // The generator may be mid-await; return() runs its finally blocks as soon as it can.

@@ -156,7 +156,7 @@ export class Generation {
     this.#streams.set(task.id, sink);
     this.#pool.run(task).catch((error: unknown) => {
       if (!this.#streams.has(task.id)) return;
-      this.#log.error({ requestId: task.id, error: errorMessage(error) }, "worker crashed during a stream");
+      this.#log.error({ requestId: task.requestId, sessionId: task.sessionId, error: errorMessage(error) }, "worker crashed during a stream");
       // The crash can overtake frames the worker posted just before it: they
       // are all delivered by the time the thread's 'exit' event fires.
       this.#crashed.add(task.id);

@@ -78,7 +78,7 @@ export function createInvokeHandler(context: InvokeContext): (req: IncomingMessa
       { "X-Request-Id": requestId },
     );
     context.streams.add(stream);
-    generation.dispatch({ id, sessionId: request.sessionId, message: request.message, metadata: request.metadata }, stream);
+    generation.dispatch({ id, requestId, sessionId, message: request.message, metadata: request.metadata }, stream);
   }
 
   /** The session's turn; a client that leaves while waiting gives up its place. */

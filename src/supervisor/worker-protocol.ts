@@ -20,6 +20,8 @@ export interface WorkerInit {
 /** One /invoke, as dispatched to the pool. */
 export interface InvokeTask {
   id: number;
+  /** The request's X-Request-Id, for the worker's log lines. */
+  requestId: string;
   sessionId: string;
   message: MsgDict;
   metadata: Record<string, unknown>;

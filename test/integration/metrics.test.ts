@@ -103,9 +103,17 @@ describe("Prometheus metrics and logs", function () {
     expect(scraped.text).not.to.contain("m-echo");
   });
 
-  it("echoes X-Request-Id, or makes one", async function () {
+  it("echoes X-Request-Id, or makes one, and logs it with the session id", async function () {
     const given = await httpRequest(url, { path: "/invoke", body: { session_id: "r", message: userMessage("x") }, headers: { ...auth, "X-Request-Id": "req-42" } });
     expect(given.headers["x-request-id"]).to.equal("req-42");
+    const failed = await httpRequest(url, {
+      path: "/invoke",
+      body: { session_id: "logged-session", message: userMessage("x"), metadata: { mode: "throw" } },
+      headers: { ...auth, "X-Request-Id": "req-43" },
+    });
+    expect(failed.status).to.equal(200);
+    const line = await proc.waitForLog((l) => l.msg === "app error" && l["requestId"] === "req-43");
+    expect(line).to.include({ sessionId: "logged-session", level: "warning" });
     const made = await httpRequest(url, { path: "/invoke", body: { session_id: "" }, headers: auth });
     expect(made.headers["x-request-id"]).to.match(/^[0-9a-f-]{36}$/);
   });
