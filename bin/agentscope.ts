@@ -4,6 +4,8 @@ import { createRequire } from "node:module";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ExitCode } from "../src/cli/exit-codes.js";
+import { initCommand } from "../src/cli/init-command.js";
+import { invokeCommand } from "../src/cli/invoke-command.js";
 import { runCommand } from "../src/cli/run-command.js";
 import { validateCommand } from "../src/cli/validate-command.js";
 
@@ -19,7 +21,9 @@ try {
     .scriptName("agentscope")
     .command(runCommand(onExit))
     .command(validateCommand(onExit))
-    .demandCommand(1, "name a command: run or validate")
+    .command(initCommand(onExit))
+    .command(invokeCommand(onExit))
+    .demandCommand(1, "name a command: run, invoke, validate or init")
     .strict()
     .version(version)
     .help()

@@ -5,7 +5,7 @@ export const ExitCode = {
   FAILURE: 1,
   /** The config is invalid or the command line is wrong. */
   CONFIG: 2,
-  /** A second SIGINT/SIGTERM while draining: stopped without waiting. */
+  /** Interrupted: a second SIGINT/SIGTERM while draining, or Ctrl-C during `invoke`. */
   FORCED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

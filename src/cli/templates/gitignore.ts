@@ -1,0 +1,4 @@
+/** The scaffold's `.gitignore`. */
+export const GITIGNORE = `sessions/
+node_modules/
+`;
