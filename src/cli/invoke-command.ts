@@ -3,7 +3,7 @@ import type { CommandModule } from "yargs";
 import { raceAbort } from "../abort.js";
 import { errorMessage } from "../errors.js";
 import { Msg, type ContentBlock, type MsgDict } from "../message/index.js";
-import { runtime } from "../runtime/runtime.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { SessionContext } from "../runtime/session-context.js";
 import { DONE_FRAME, dataFrame, errorFrame } from "../supervisor/sse-frames.js";
 import { ExitCode } from "./exit-codes.js";
@@ -57,6 +57,8 @@ async function invoke(args: InvokeArgs): Promise<ExitCode> {
     return ExitCode.CONFIG;
   }
   for (const warning of loaded.warnings) process.stderr.write(`Warning in ${warning}\n`);
+  // Loaded here, not at the top: every other command (run above all) starts without the runtime and its SDKs.
+  const { runtime } = await import("../runtime/runtime.js");
   try {
     await runtime.initialize({ projectDir: loaded.projectDir, config: loaded.config });
   } catch (error) {
@@ -72,7 +74,7 @@ async function invoke(args: InvokeArgs): Promise<ExitCode> {
   try {
     const msg = new Msg({ name: "user", role: "user", content: text });
     const ctx = new SessionContext(sessionId, metadata, interrupt.signal);
-    code = await runTurn(msg, ctx, args.json ? new FramePrinter() : new TurnPrinter());
+    code = await runTurn(runtime, msg, ctx, args.json ? new FramePrinter() : new TurnPrinter());
   } finally {
     process.off("SIGINT", onInterrupt);
   }
@@ -92,7 +94,7 @@ interface TurnOutput {
   end(): void;
 }
 
-async function runTurn(msg: Msg, ctx: SessionContext, out: TurnOutput): Promise<ExitCode> {
+async function runTurn(runtime: Runtime, msg: Msg, ctx: SessionContext, out: TurnOutput): Promise<ExitCode> {
   let iterator: AsyncIterator<unknown> | undefined;
   try {
     iterator = runtime.app.call(msg, ctx)[Symbol.asyncIterator]();

@@ -105,7 +105,8 @@ export class Supervisor {
     const { host, port } = this.#config.server;
     await new Promise<void>((resolve, reject) => {
       this.#server.once("error", reject);
-      this.#server.listen(port, host, () => {
+      // A deep accept queue: a burst of new streams is not dropped into SYN retries (the kernel caps it at somaxconn).
+      this.#server.listen({ port, host, backlog: 4096 }, () => {
         this.#server.off("error", reject);
         resolve();
       });
