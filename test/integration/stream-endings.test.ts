@@ -20,29 +20,32 @@ describe("how streams end when things go wrong", function () {
     project = undefined;
   });
 
-  it("a worker that dies fails only its own streams with WORKER_CRASHED, and is replaced", async function () {
-    project = await tempProject(await probeProject("server:\n  workers: 2\n"));
-    const started = await startServer(project.dir);
-    proc = started.proc;
-    const survivor = openStream(started.url, { session_id: "a", message: userMessage("x"), metadata: { mode: "slow", count: 30, delay_ms: 20 } });
-    const survivorThread = ((await survivor.next()) as Frame).metadata!.threadId;
+  // Two ways a worker thread dies: an uncaught error outside the generator, and process.exit.
+  for (const [mode, how] of [["crash", "throws an uncaught error"], ["exit", "calls process.exit"]] as const) {
+    it(`a worker that ${how} fails only its own streams with WORKER_CRASHED, and is replaced`, async function () {
+      project = await tempProject(await probeProject("server:\n  workers: 2\n"));
+      const started = await startServer(project.dir);
+      proc = started.proc;
+      const survivor = openStream(started.url, { session_id: "a", message: userMessage("x"), metadata: { mode: "slow", count: 30, delay_ms: 20 } });
+      const survivorThread = ((await survivor.next()) as Frame).metadata!.threadId;
 
-    const crashed = await invoke(started.url, { session_id: "b", message: userMessage("x"), metadata: { mode: "crash" } });
-    const frames = crashed.frames as Frame[];
-    expect(frames[0]!.metadata!.threadId).not.to.equal(survivorThread);
-    expect(frames[1]!.error!.code).to.equal("WORKER_CRASHED");
-    expect(frames[2]).to.deep.equal(DONE);
+      const crashed = await invoke(started.url, { session_id: "b", message: userMessage("x"), metadata: { mode } });
+      const frames = crashed.frames as Frame[];
+      expect(frames[0]!.metadata!.threadId).not.to.equal(survivorThread);
+      expect(frames[1]!.error!.code).to.equal("WORKER_CRASHED");
+      expect(frames[2]).to.deep.equal(DONE);
 
-    const rest = (await survivor.rest()) as Frame[];
-    expect(rest).to.have.length(30);
-    expect(rest.filter((f) => f.error !== undefined)).to.be.empty;
-    expect(rest.at(-1)).to.deep.equal(DONE);
+      const rest = (await survivor.rest()) as Frame[];
+      expect(rest).to.have.length(30);
+      expect(rest.filter((f) => f.error !== undefined)).to.be.empty;
+      expect(rest.at(-1)).to.deep.equal(DONE);
 
-    // The replacement worker serves: two echo requests land on two live threads.
-    await proc.waitForLog((line) => line.msg === "replacement worker ready");
-    const after = await invoke(started.url, { session_id: "c", message: userMessage("x"), metadata: { mode: "echo" } });
-    expect(after.frames).to.have.length(4);
-  });
+      // The replacement worker serves.
+      await proc.waitForLog((line) => line.msg === "replacement worker ready");
+      const after = await invoke(started.url, { session_id: "c", message: userMessage("x"), metadata: { mode: "echo" } });
+      expect(after.frames).to.have.length(4);
+    });
+  }
 
   it("a request past server.request_timeout gets TIMEOUT, then done, and the App's generator is closed", async function () {
     project = await tempProject(await probeProject("server:\n  request_timeout: 0.3\n"));

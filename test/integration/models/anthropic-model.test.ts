@@ -2,9 +2,10 @@ import { expect } from "chai";
 import type { ModelConfig } from "../../../src/config/index.js";
 import { Msg } from "../../../src/message/index.js";
 import { createAnthropicModel } from "../../../src/models/anthropic-model.js";
-import type { ChatModel, ChatResponse, ToolSchema } from "../../../src/models/chat-model.js";
+import type { ChatModel, ToolSchema } from "../../../src/models/chat-model.js";
 import { ModelError } from "../../../src/models/model-error.js";
 import { startFakeAnthropic, type FakeAnthropicServer } from "../../fixtures/providers/fake-anthropic.js";
+import { collect, failure } from "../../helpers/model-results.js";
 
 const API_KEY = "sk-ant-test-secret-4f2b9c";
 const MODEL = "claude-sonnet-4-6";
@@ -32,21 +33,6 @@ interface SentBody {
   tool_choice?: unknown;
   temperature?: number;
   thinking?: unknown;
-}
-
-async function collect(stream: AsyncIterable<ChatResponse>): Promise<ChatResponse[]> {
-  const chunks: ChatResponse[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 function expectModelError(error: unknown, status: number | undefined, retryable: boolean): ModelError {

@@ -5,6 +5,7 @@ import { DASHSCOPE_BASE_URL, createDashScopeModel } from "../../../src/models/da
 import { ModelError, type ChatModel, type ChatResponse, type ToolSchema } from "../../../src/models/index.js";
 import { startFakeOpenAI } from "../../fixtures/providers/fake-openai.js";
 import type { FakeProviderServer } from "../../fixtures/providers/loopback-server.js";
+import { failure } from "../../helpers/model-results.js";
 
 const KEY = "sk-fake-dashscope-91b2c3d4";
 
@@ -133,11 +134,3 @@ function restore(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure, got a result");
-}

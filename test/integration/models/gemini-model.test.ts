@@ -6,6 +6,7 @@ import { createGeminiModel } from "../../../src/models/gemini-model.js";
 import { ModelError } from "../../../src/models/model-error.js";
 import { startFakeGemini } from "../../fixtures/providers/fake-gemini.js";
 import type { FakeProviderServer, RecordedRequest } from "../../fixtures/providers/loopback-server.js";
+import { collect, failure, textOf } from "../../helpers/model-results.js";
 
 const KEY = "AIzaSy-fake-gemini-key-0123456789";
 const MODEL = "gemini-2.5-flash";
@@ -19,25 +20,6 @@ const weatherTool: ToolSchema = {
     parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
   },
 };
-
-async function collect(stream: AsyncIterable<ChatResponse>): Promise<ChatResponse[]> {
-  const chunks: ChatResponse[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
-
-function textOf(response: ChatResponse): string {
-  return response.content.map((block) => (block.type === "text" ? block.text : "")).join("");
-}
 
 describe("GeminiModel against a fake Gemini API", function () {
   let server: FakeProviderServer;

@@ -9,6 +9,7 @@ import { ModelError } from "../../../src/models/model-error.js";
 import { createOllamaModel } from "../../../src/models/ollama-model.js";
 import { FAKE_OLLAMA_IMAGE_BASE64, FAKE_OLLAMA_IMAGE_PATH, startFakeOllama } from "../../fixtures/providers/fake-ollama.js";
 import { startLoopbackServer, type FakeProviderServer, type RecordedRequest } from "../../fixtures/providers/loopback-server.js";
+import { collect, failure, textOf } from "../../helpers/model-results.js";
 
 const KEY = "ollama-secret-key-4242";
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAUAAAAFCAYAAACNbyblAAAAHElEQVQI12P4//8/w38GIAXDIBKE0DHxgljNBAAO9TXL0Y4OHwAAAABJRU5ErkJggg==";
@@ -23,25 +24,6 @@ const tools: ToolSchema[] = [
 
 function user(content: string | ContentBlock[]): Msg {
   return new Msg({ name: "user", role: "user", content });
-}
-
-async function collect(stream: AsyncIterable<ChatResponse>): Promise<ChatResponse[]> {
-  const chunks: ChatResponse[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
-
-function textOf(chunk: ChatResponse | undefined): string {
-  return (chunk?.content ?? []).flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
 }
 
 /** Yields to the event loop until the condition holds (no timers, no wall clock). */

@@ -5,6 +5,7 @@ import { ModelError, type ChatModel, type ChatResponse, type ToolSchema } from "
 import { createOpenAIModel } from "../../../src/models/openai-model.js";
 import { startFakeOpenAI } from "../../fixtures/providers/fake-openai.js";
 import type { FakeProviderServer, RecordedRequest } from "../../fixtures/providers/loopback-server.js";
+import { collect, failure, textOf } from "../../helpers/model-results.js";
 
 const KEY = "sk-fake-openai-7f3a9c21d4";
 
@@ -313,22 +314,3 @@ describe("openai model (Chat Completions through the openai SDK)", function () {
   });
 });
 
-async function collect(stream: AsyncGenerator<ChatResponse>): Promise<ChatResponse[]> {
-  const chunks: ChatResponse[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-function textOf(response: ChatResponse): string {
-  return response.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
-}
-
-/** The error a promise rejects with; fails the test if it resolves. */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure, got a result");
-}

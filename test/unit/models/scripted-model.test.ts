@@ -1,14 +1,9 @@
 import { expect } from "chai";
 import { Msg } from "../../../src/message/index.js";
-import { ModelError, ScriptedModel, type ChatResponse } from "../../../src/models/index.js";
+import { ModelError, ScriptedModel } from "../../../src/models/index.js";
+import { collect } from "../../helpers/model-results.js";
 
 const question = new Msg({ name: "user", role: "user", content: "what is the weather?" });
-
-async function collect(stream: AsyncIterable<ChatResponse>): Promise<ChatResponse[]> {
-  const chunks: ChatResponse[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
 
 describe("ScriptedModel", function () {
   it("streams cumulative chunks of chunk_chars characters under one id, usage on the last", async function () {
