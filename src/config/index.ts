@@ -20,3 +20,4 @@ export type {
   TracingConfig,
 } from "./types.js";
 export { API_KEY_ENV, resolveApiKey } from "./api-key-env.js";
+export { RESERVED_SLOT_NAMES } from "./model-schema.js";

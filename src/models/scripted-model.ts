@@ -60,11 +60,6 @@ export class ScriptedModel implements ChatModel {
     this.#closed = true;
   }
 
-  /** How many calls this model has answered (or is answering). */
-  get calls(): number {
-    return this.#calls;
-  }
-
   async call(msgs: readonly Msg[], options: ChatCallOptions = {}): Promise<ChatResponse> {
     let last: ChatResponse | undefined;
     for await (const chunk of this.stream(msgs, options)) last = chunk;

@@ -1,8 +1,8 @@
+// The config refuses these as slot names: the registry's own members answer to them.
+import { RESERVED_SLOT_NAMES } from "../config/index.js";
 import { RuntimeUsageError } from "../errors.js";
 import type { ChatModel } from "../models/index.js";
 
-/** Names a slot can never have, because the registry's own members answer to them. */
-export const RESERVED_SLOT_NAMES: ReadonlySet<string> = new Set(["keys", "has", "size", "get", "then", "toJSON", "constructor"]);
 
 class ModelRegistryBase {
   readonly #models: ReadonlyMap<string, ChatModel>;

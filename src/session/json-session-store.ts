@@ -31,10 +31,6 @@ export class JsonSessionStore extends SessionStore {
     this.#dir = path.resolve(saveDir);
   }
 
-  get directory(): string {
-    return this.#dir;
-  }
-
   /** The file that holds a session (it may not exist yet). */
   fileOf(sessionId: string): string {
     return path.join(this.#dir, sessionFileName(sessionId));

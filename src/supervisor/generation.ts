@@ -132,10 +132,6 @@ export class Generation {
     return this.#pool.threads.length;
   }
 
-  get activeStreams(): number {
-    return this.#streams.size;
-  }
-
   /** Requests waiting for a worker slot. */
   get queueDepth(): number {
     return this.#pool.queueSize;
